@@ -1,0 +1,6 @@
+file(READ ${IN} hex HEX)
+string(LENGTH "${hex}" n)
+math(EXPR size "${n} / 2")
+string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" bytes "${bytes}")
+file(WRITE ${OUT} "// Generated from ${IN}; do not edit.\nnamespace vqfuse::embedded {\nextern const unsigned char ${SYMBOL}[] = {\n${bytes}0x00};\nextern const unsigned long ${SYMBOL}_size = ${size};\n}\n")
