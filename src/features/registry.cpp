@@ -8,11 +8,47 @@ namespace vqfuse::features {
 
 extern const ExtractorInfo kPsnrInfo;
 extern const ExtractorInfo kFloatPsnrInfo;
+extern const ExtractorInfo kIntegerAdmInfo;
+extern const ExtractorInfo kIntegerMotionInfo;
+extern const ExtractorInfo kIntegerVifInfo;
+extern const ExtractorInfo kFloatAdmInfo;
+extern const ExtractorInfo kFloatVifInfo;
+extern const ExtractorInfo kFloatMotionInfo;
+extern const ExtractorInfo kFloatSsimInfo;
+extern const ExtractorInfo kFloatMsSsimInfo;
+extern const ExtractorInfo kSsimInfo;
+extern const ExtractorInfo kFloatAnsnrInfo;
+extern const ExtractorInfo kFloatMomentInfo;
+extern const ExtractorInfo kCiedeInfo;
+extern const ExtractorInfo kPsnrHvsInfo;
+extern const ExtractorInfo kCambiInfo;
+extern const ExtractorInfo kSsimulacra2Info;
+extern const ExtractorInfo kMotionV2Info;
+extern const ExtractorInfo kSpeedChromaInfo;
+extern const ExtractorInfo kSpeedTemporalInfo;
 
 namespace {
 const ExtractorInfo* const kRegistry[] = {
     &kPsnrInfo,
     &kFloatPsnrInfo,
+    &kIntegerAdmInfo,
+    &kIntegerMotionInfo,
+    &kIntegerVifInfo,
+    &kFloatAdmInfo,
+    &kFloatVifInfo,
+    &kFloatMotionInfo,
+    &kFloatSsimInfo,
+    &kFloatMsSsimInfo,
+    &kSsimInfo,
+    &kFloatAnsnrInfo,
+    &kFloatMomentInfo,
+    &kCiedeInfo,
+    &kPsnrHvsInfo,
+    &kCambiInfo,
+    &kSsimulacra2Info,
+    &kMotionV2Info,
+    &kSpeedChromaInfo,
+    &kSpeedTemporalInfo,
 };
 
 std::vector<ExtractorInfo> sorted_registry() {

@@ -1,0 +1,10 @@
+// PLACEHOLDER: replace this file with the real extractor (see docs/ADDING_AN_EXTRACTOR.md).
+#include "features/pending.hpp"
+
+namespace vqfuse::features {
+
+extern const ExtractorInfo kIntegerAdmInfo{
+    Ext::kIntegerAdm, "adm", "(not implemented yet)", {},
+    [](const Options&) -> std::unique_ptr<Extractor> { return std::make_unique<PendingExtractor>("adm"); }};
+
+}  // namespace vqfuse::features
