@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what vqfuse needs from Debian 12 packages (only what is missing; non-interactive),
+# then configures and builds into build/ (binary: build/vqfuse).
+#   scripts/setup.sh            install + Release build
+#   VQFUSE_BUILD_TYPE=Debug scripts/setup.sh
+#   VQFUSE_SKIP_APT=1 scripts/setup.sh   (build only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git
+  # libraries
+  libhwy-dev libeigen3-dev libtbb-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
+  libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev libxgboost-dev libonnx-dev
+  libprotobuf-dev protobuf-compiler libcairo2-dev libssl-dev libgtest-dev libbenchmark-dev
+  # encoders/decoders for samples, corpora and container tests
+  ffmpeg
+  # natural photos for the corpus presets (offline content)
+  mate-backgrounds
+  # test-only oracles (never used by the product)
+  python3 python3-numpy python3-sklearn python3-onnx python3-xgboost nodejs npm
+  # fuzzing and sanitizers
+  clang libclang-rt-14-dev
+)
+
+if [[ "${VQFUSE_SKIP_APT:-0}" != "1" ]]; then
+  missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    SUDO=""
+    [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    echo "setup: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${VQFUSE_BUILD_TYPE:-Release}" >/dev/null
+cmake --build build -j"$(nproc)"
+echo "setup: built build/vqfuse"

@@ -1,0 +1,92 @@
+// The feature table and the registry: unique names, every extractor registered, and each
+// extractor writes all of its columns (not NaN) and no others on a small synthetic pair.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "features/extractor.hpp"
+#include "test_util.hpp"
+#include "vqfuse/extract.hpp"
+
+namespace vqfuse::test {
+namespace {
+
+TEST(FeatureTable, NamesAndModelNamesAreUnique) {
+  std::set<std::string_view> names, model_names;
+  for (const auto& f : kFeatures) {
+    EXPECT_TRUE(names.insert(f.json_name).second) << f.json_name;
+    if (!f.model_name.empty()) {
+      EXPECT_TRUE(model_names.insert(f.model_name).second) << f.model_name;
+    }
+    EXPECT_GE(f.golden.abs, 0);
+    EXPECT_LE(f.golden.abs + f.golden.rel, 1e-4 + 1e-5) << f.json_name << ": above the issue's bound";
+  }
+  static_assert(feature_id("psnr_y").info().extractor == Ext::kPsnr);
+  EXPECT_EQ(find_feature("integer_adm2")->info().model_name, "VMAF_integer_feature_adm2_score");
+  EXPECT_FALSE(find_feature("nope").has_value());
+}
+
+TEST(Registry, EveryExtractorIsRegisteredOnce) {
+  std::set<Ext> seen;
+  std::set<std::string_view> names;
+  for (const auto& e : features::extractors()) {
+    EXPECT_TRUE(seen.insert(e.id).second);
+    EXPECT_TRUE(names.insert(e.name).second) << e.name;
+    EXPECT_FALSE(features::features_written(e.id, features::Options::defaults(e.options)).empty()) << e.name;
+  }
+  for (int i = 0; i < static_cast<int>(Ext::kCount); ++i)
+    if (static_cast<Ext>(i) != Ext::kModel) {
+      EXPECT_TRUE(seen.count(static_cast<Ext>(i))) << i;
+    }
+  for (const auto& f : kFeatures)
+    if (f.extractor != Ext::kModel) {
+      EXPECT_NE(features::find_extractor(f.extractor), nullptr) << f.json_name;
+    }
+}
+
+// Turns every tier option on.
+std::string all_on(const features::ExtractorInfo& e) {
+  std::string s(e.name);
+  char sep = '=';
+  for (const auto& o : e.options) {
+    for (Tier t : {Tier::kDebug, Tier::kLcs, Tier::kMse, Tier::kChroma, Tier::kApsnr})
+      if (o.name == tier_option(t)) {
+        s += sep + std::string(o.name) + "=true";
+        sep = ':';
+      }
+  }
+  return s;
+}
+
+TEST(Registry, EachExtractorWritesExactlyItsColumns) {
+  TempDir d;
+  // 256x256 passes every size limit; 3 frames let temporal extractors finish.
+  const VideoInfo info = make_info(256, 256, 8, Chroma::k420);
+  write_y4m(d.file("r.y4m"), info, 3, noise_fn(11, 8, 2));
+  write_y4m(d.file("d.y4m"), info, 3, noise_fn(11, 8, 9));
+  for (const auto& e : features::extractors()) {
+    ExtractConfig cfg;
+    cfg.reference = d.file("r.y4m");
+    cfg.distorted = d.file("d.y4m");
+    cfg.features = {all_on(e)};
+    cfg.threads = 2;
+    FeatureMatrix m;
+    FrameSink* s[] = {&m};
+    auto r = extract(cfg, s);
+    if (!r.ok() && r.error().message.find("not implemented yet") != std::string::npos) continue;
+    ASSERT_TRUE(r.ok()) << e.name << ": " << r.error().to_string();
+    std::set<std::string> expected;
+    for (const auto& f : kFeatures)
+      if (f.extractor == e.id && f.tier != Tier::kApsnr) expected.insert(std::string(f.json_name));
+    std::set<std::string> got;
+    for (const auto& c : m.info.columns) got.insert(c.name);
+    EXPECT_EQ(got, expected) << e.name;
+    for (size_t row = 0; row < m.rows.size(); ++row)
+      for (size_t c = 0; c < m.info.columns.size(); ++c)
+        EXPECT_FALSE(std::isnan(m.rows[row][c])) << e.name << " " << m.info.columns[c].name << " frame " << row;
+  }
+}
+
+}  // namespace
+}  // namespace vqfuse::test
