@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "api/request.hpp"
 #include "features/engine.hpp"
 #include "io/reader.hpp"
 #include "model/vmaf_model.hpp"
@@ -59,7 +60,7 @@ class CanonicalFilter final : public FrameSink {
   std::vector<double> row_;
 };
 
-Result<features::EngineConfig> engine_config(const ExtractConfig& cfg) {
+Result<features::EngineConfig> engine_config(const ExtractConfig& cfg, const detail::Request& req) {
   features::EngineConfig ec;
   ec.threads = cfg.threads;
   ec.subsample = cfg.subsample;
@@ -69,35 +70,12 @@ Result<features::EngineConfig> engine_config(const ExtractConfig& cfg) {
   ec.skip_unsupported = cfg.skip_unsupported;
   ec.warn = cfg.warn;
   ec.progress = cfg.progress;
-
-  std::vector<std::string> models = cfg.models;
-  if (!cfg.feature_set.empty() && cfg.feature_set != "canonical" && cfg.feature_set != "full" &&
-      cfg.feature_set != "custom")
-    return Error(Errc::kInvalidArgument,
-                 "unknown feature set '" + cfg.feature_set + "' (canonical, full, custom)", "", -1,
-                 "--feature-set");
-  if (cfg.feature_set == "custom" && cfg.features.empty())
-    return Error(Errc::kInvalidArgument, "'custom' needs at least one --feature", "", -1, "--feature-set");
-  const bool wants_model = cfg.feature_set == "canonical" || cfg.feature_set == "full" ||
-                           (cfg.feature_set.empty() && cfg.features.empty());
-  if (models.empty() && wants_model && !cfg.no_prediction) models.emplace_back(kDefaultModel);
-  if (cfg.feature_set == "canonical" && cfg.no_prediction)
-    return Error(Errc::kInvalidArgument, "'canonical' includes the vmaf score; drop -n", "", -1,
-                 "--feature-set");
-  if (cfg.no_prediction && !cfg.models.empty())
-    return Error(Errc::kInvalidArgument, "-n/--no_prediction conflicts with --model", "", -1, "--model");
-  for (const std::string& m : models) {
+  for (const std::string& m : req.models) {
     VQ_ASSIGN_OR_RETURN(model::ModelSpec spec, model::parse_model_spec(m));
     VQ_ASSIGN_OR_RETURN(auto loaded, model::load_vmaf_model(spec));
     ec.models.push_back(std::move(loaded));
   }
-  if (cfg.feature_set == "full") {
-    for (const std::string& name : feature_set_extractors("full")) {
-      VQ_ASSIGN_OR_RETURN(auto inst, features::parse_instance(name));
-      ec.instances.push_back(std::move(inst));
-    }
-  }
-  for (const std::string& f : cfg.features) {
+  for (const std::string& f : req.features) {
     VQ_ASSIGN_OR_RETURN(auto inst, features::parse_instance(f));
     ec.instances.push_back(std::move(inst));
   }
@@ -108,21 +86,14 @@ Result<features::EngineConfig> engine_config(const ExtractConfig& cfg) {
 
 }  // namespace
 
-std::vector<std::string> feature_set_extractors(std::string_view set) {
-  std::vector<std::string> out;
-  if (set == "canonical") return {"adm", "motion", "vif"};
-  if (set == "full")
-    for (const auto& e : features::extractors()) out.emplace_back(e.name);
-  return out;
-}
-
-Result<RunSummary> extract(const ExtractConfig& cfg, std::span<FrameSink* const> sinks) {
+Result<RunSummary> run_request(const ExtractConfig& cfg, const detail::Request& req,
+                               std::span<FrameSink* const> sinks) {
   return guard([&]() -> RunSummary {
-    features::EngineConfig ec = unwrap(engine_config(cfg));
+    features::EngineConfig ec = unwrap(engine_config(cfg, req));
     io::RawFormat raw{cfg.width, cfg.height, cfg.pixel_format, cfg.bit_depth};
     auto ref = unwrap(io::open_video(cfg.reference, raw));
     auto dis = unwrap(io::open_video(cfg.distorted, raw));
-    if (cfg.feature_set == "canonical") {
+    if (req.canonical_filter) {
       CanonicalFilter filter(sinks);
       FrameSink* f = &filter;
       return unwrap(features::run_engine(*ref, *dis, ec, std::span<FrameSink* const>(&f, 1)));
@@ -131,34 +102,43 @@ Result<RunSummary> extract(const ExtractConfig& cfg, std::span<FrameSink* const>
   });
 }
 
-Result<void> FeatureMatrix::begin(const RunInfo& i) {
-  info = i;
-  rows.clear();
-  frame_index.clear();
-  return {};
+
+std::vector<std::string> feature_set_extractors(std::string_view set) {
+  std::vector<std::string> out;
+  if (set == "canonical") return {"adm", "motion", "vif"};
+  if (set == "full")
+    for (const auto& e : features::extractors()) out.emplace_back(e.name);
+  return out;
 }
 
-Result<void> FeatureMatrix::frame(int64_t index, std::span<const double> values) {
-  frame_index.push_back(index);
-  rows.emplace_back(values.begin(), values.end());
-  return {};
+namespace detail {
+
+Result<Request> resolve_request(const ExtractConfig& cfg) {
+  Request req;
+  const std::string& set = cfg.feature_set;
+  if (!set.empty() && set != "canonical" && set != "full" && set != "custom")
+    return Error(Errc::kInvalidArgument, "unknown feature set '" + set + "' (canonical, full, custom)", "", -1,
+                 "--feature-set");
+  if (set == "custom" && cfg.features.empty())
+    return Error(Errc::kInvalidArgument, "'custom' needs at least one --feature", "", -1, "--feature-set");
+  if (set == "canonical" && cfg.no_prediction)
+    return Error(Errc::kInvalidArgument, "'canonical' includes the vmaf score; drop -n", "", -1, "--feature-set");
+  if (cfg.no_prediction && !cfg.models.empty())
+    return Error(Errc::kInvalidArgument, "-n/--no_prediction conflicts with --model", "", -1, "--model");
+  req.models = cfg.models;
+  const bool wants_model = set == "canonical" || set == "full" || (set.empty() && cfg.features.empty());
+  if (req.models.empty() && wants_model && !cfg.no_prediction) req.models.emplace_back(kDefaultModel);
+  if (set == "full") req.features = feature_set_extractors("full");
+  req.features.insert(req.features.end(), cfg.features.begin(), cfg.features.end());
+  req.canonical_filter = set == "canonical";
+  return req;
 }
 
-Result<void> FeatureMatrix::end(const RunInfo& i, const RunSummary& s) {
-  info = i;
-  summary = s;
-  return {};
-}
+}  // namespace detail
 
-int FeatureMatrix::column(std::string_view name) const {
-  for (size_t c = 0; c < info.columns.size(); ++c)
-    if (info.columns[c].name == name) return static_cast<int>(c);
-  return -1;
-}
-
-double FeatureMatrix::at(size_t row, std::string_view name) const {
-  const int c = column(name);
-  return c < 0 ? std::nan("") : rows.at(row)[static_cast<size_t>(c)];
+Result<RunSummary> extract(const ExtractConfig& cfg, std::span<FrameSink* const> sinks) {
+  VQ_ASSIGN_OR_RETURN(detail::Request req, detail::resolve_request(cfg));
+  return run_request(cfg, req, sinks);
 }
 
 }  // namespace vqfuse

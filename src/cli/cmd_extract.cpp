@@ -1,5 +1,6 @@
 // `vqfuse extract`: libvmaf-compatible feature extraction.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -8,6 +9,7 @@
 #include "features/extractor.hpp"
 #include "io/writers.hpp"
 #include "vqfuse/extract.hpp"
+#include "vqfuse/store.hpp"
 
 namespace vqfuse::cli {
 namespace {
@@ -19,6 +21,10 @@ struct ExtractArgs {
   bool quiet = false;
   bool list = false;
   std::string cpu;  // empty: keep VQFUSE_SIMD or the best target
+  std::string store;
+  std::string command;
+  std::string clip_id;
+  std::string source_id;
 };
 
 std::string list_features() {
@@ -91,9 +97,31 @@ int run_extract(ExtractArgs& a) {
   } summary;
   sinks.push_back(&summary);
 
-  Result<RunSummary> r = extract(a.cfg, sinks);
-  progress.finish();
-  if (!r.ok()) return report(r.error());
+  Result<RunSummary> r = RunSummary{};
+  if (!a.store.empty()) {
+    auto st = store::Store::open(a.store, true);
+    if (!st.ok()) return report(st.error());
+    store::ClipRecord clip;
+    clip.clip_id = a.clip_id.empty() ? std::filesystem::path(a.cfg.distorted).stem().string() : a.clip_id;
+    clip.source_id = a.source_id.empty() ? std::filesystem::path(a.cfg.reference).stem().string() : a.source_id;
+    clip.ref_path = a.cfg.reference;
+    clip.dis_path = a.cfg.distorted;
+    auto run = st.value()->begin_run({io::version_string(), a.command, a.cfg.feature_set, ""});
+    if (!run.ok()) return report(run.error());
+    auto res = store::extract_clip(a.cfg, *st.value(), clip, run.value(), sinks);
+    progress.finish();
+    if (!res.ok()) return report(res.error());
+    if (res.value().skipped) {
+      if (!a.quiet)
+        std::fprintf(stderr, "vqfuse: %s: clip '%s' already complete in the store\n", a.store.c_str(),
+                     clip.clip_id.c_str());
+      return kExitOk;
+    }
+  } else {
+    r = extract(a.cfg, sinks);
+    progress.finish();
+    if (!r.ok()) return report(r.error());
+  }
   if (a.output.empty() || (a.output != "-" && !a.quiet)) {
     if (a.output.empty()) std::fputs(summary.text.c_str(), stdout);
     else std::fputs(summary.text.c_str(), stderr);
@@ -134,6 +162,14 @@ void add_extract_command(CLI::App& app, std::vector<Command>& out) {
   sub->add_option("--cpu", args->cpu, "SIMD target: auto, scalar, sse4, avx2, avx512 (also VQFUSE_SIMD)");
   sub->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");
   sub->add_flag("--list-features", args->list, "List extractors, their options and feature names");
+  sub->add_option("--store", args->store, "Also write the features into this SQLite store (resumable)");
+  sub->add_option("--clip-id", args->clip_id, "Clip id in the store (default: distorted file name)");
+  sub->add_option("--source-id", args->source_id, "Source id in the store (default: reference file name)");
+  sub->callback([args, sub] {
+    args->command = "extract";
+    for (const auto& o : sub->get_options())
+      for (const auto& r : o->results()) args->command += " " + o->get_name() + " " + r;
+  });
   out.push_back({sub, [args] { return run_extract(*args); }});
 }
 

@@ -14,5 +14,7 @@ struct Command {
 };
 
 void add_extract_command(CLI::App& app, std::vector<Command>& out);
+void add_store_command(CLI::App& app, std::vector<Command>& out);
+void add_corpus_command(CLI::App& app, std::vector<Command>& out);
 
 }  // namespace vqfuse::cli

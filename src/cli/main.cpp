@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
 
   std::vector<Command> commands;
   add_extract_command(app, commands);
+  add_store_command(app, commands);
+  add_corpus_command(app, commands);
 
   try {
     app.parse(argc, argv);
