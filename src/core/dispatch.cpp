@@ -22,9 +22,17 @@ constexpr TargetName kNames[] = {{"scalar", HWY_SCALAR}};
 
 int64_t g_disabled = 0;
 
+// Highway 1.0.3's SupportedTargets() re-detects the CPU and resets dispatch, which undoes
+// DisableTargets(); the test mock survives it, so the restriction is expressed as "the CPU's
+// targets minus the disabled ones".
 void disable(int64_t mask) {
   g_disabled = mask;
-  hwy::DisableTargets(mask);
+  hwy::SetSupportedTargetsForTest(0);
+  if (mask == 0) return;
+  const int64_t detected = hwy::SupportedTargets();
+  int64_t allowed = detected & ~mask;
+  if (allowed == 0) allowed = HWY_SCALAR;
+  hwy::SetSupportedTargetsForTest(allowed);
 }
 
 int64_t best_target() {

@@ -16,6 +16,8 @@ Result<void> set_simd_target(std::string_view name);
 Result<void> apply_simd_env();
 // Name of the target dispatch currently picks ("AVX3", "AVX2", "SSE4", "EMU128" ...).
 std::string active_simd_target();
+// The target HWY_DYNAMIC_DISPATCH actually calls now (from a dispatched probe function).
+std::string dispatched_target();
 // The --cpu names this binary and CPU can run, best last: {"scalar", "sse4", "avx2", "avx512"}.
 std::vector<std::string> available_simd_targets();
 

@@ -11,11 +11,17 @@ namespace vqfuse::features {
 
 namespace {
 
+std::string format_exact(double v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
 std::string default_text(const OptionInfo& o) {
   switch (o.type) {
     case OptType::kBool: return o.def != 0 ? "true" : "false";
     case OptType::kInt: return std::to_string(static_cast<long long>(o.def));
-    case OptType::kDouble: return format_g(o.def);
+    case OptType::kDouble: return format_exact(o.def);
     case OptType::kString: return std::string(o.def_str);
   }
   return {};
@@ -86,7 +92,8 @@ Result<Options> Options::parse(std::string_view extractor, std::span<const Optio
           return Error(Errc::kInvalidArgument,
                        "value " + raw + " outside [" + format_g(info->min) + ", " + format_g(info->max) + "]",
                        "", -1, where);
-        val = format_g(v);
+        // Full precision for computation; names use %g (name_suffix), as libvmaf does.
+        val = format_exact(v);
         break;
       }
       case OptType::kString:
@@ -152,7 +159,8 @@ std::string Options::name_suffix() const {
   for (const OptionInfo* t : changed) {
     const std::string_view key = t->alias.empty() ? t->name : t->alias;
     s += "_" + std::string(key);
-    if (t->type != OptType::kBool) s += "_" + get_string(t->name);
+    if (t->type == OptType::kDouble) s += "_" + format_g(get_double(t->name));
+    else if (t->type != OptType::kBool) s += "_" + get_string(t->name);
   }
   return s;
 }
