@@ -103,7 +103,8 @@ inline constexpr FeatureInfo kFeatures[] = {
     {"integer_adm_num_scale3", "", Ext::kIntegerAdm, Tier::kDebug, kExact, false},
     {"integer_adm_den_scale3", "", Ext::kIntegerAdm, Tier::kDebug, kExact, false},
     // motion (integer)
-    {"VMAF_integer_feature_motion_sad_score", "VMAF_integer_feature_motion_sad_score", Ext::kIntegerMotion, Tier::kDebug, kExact, false},
+    // libvmaf f85a853 integer_motion.c writes the sad score whatever `debug` is.
+    {"VMAF_integer_feature_motion_sad_score", "VMAF_integer_feature_motion_sad_score", Ext::kIntegerMotion, Tier::kDefault, kExact, false},
     {"integer_motion", "VMAF_integer_feature_motion_score", Ext::kIntegerMotion, Tier::kDebug, kExact, false},
     {"integer_motion2", "VMAF_integer_feature_motion2_score", Ext::kIntegerMotion, Tier::kDefault, kExact, true},
     {"integer_motion3", "VMAF_integer_feature_motion3_score", Ext::kIntegerMotion, Tier::kDefault, kExact, false},
@@ -159,9 +160,11 @@ inline constexpr FeatureInfo kFeatures[] = {
     {"vif_num_scale3", "", Ext::kFloatVif, Tier::kDebug, kTight, false},
     {"vif_den_scale3", "", Ext::kFloatVif, Tier::kDebug, kTight, false},
     // float_motion
-    {"motion", "VMAF_feature_motion_score", Ext::kFloatMotion, Tier::kDebug, kTight, false},
-    {"motion2", "VMAF_feature_motion2_score", Ext::kFloatMotion, Tier::kDefault, kTight, false},
-    {"motion3", "VMAF_feature_motion3_score", Ext::kFloatMotion, Tier::kDefault, kTight, false},
+    // float_motion's `debug` option defaults to true in libvmaf, so "motion" is on by default.
+    // Exact: every float operation is done in libvmaf's order (float_motion.cpp).
+    {"motion", "VMAF_feature_motion_score", Ext::kFloatMotion, Tier::kDebug, kExact, false},
+    {"motion2", "VMAF_feature_motion2_score", Ext::kFloatMotion, Tier::kDefault, kExact, false},
+    {"motion3", "VMAF_feature_motion3_score", Ext::kFloatMotion, Tier::kDefault, kExact, false},
     // psnr (integer)
     {"psnr_y", "", Ext::kPsnr, Tier::kDefault, kExact, true},
     {"mse_y", "", Ext::kPsnr, Tier::kMse, kExact, false},
@@ -221,11 +224,12 @@ inline constexpr FeatureInfo kFeatures[] = {
     {"VMAF_integer_feature_motion_v2_sad_score", "", Ext::kMotionV2, Tier::kDefault, kExact, false},
     {"VMAF_integer_feature_motion2_v2_score", "", Ext::kMotionV2, Tier::kDefault, kExact, false},
     {"VMAF_integer_feature_motion3_v2_score", "", Ext::kMotionV2, Tier::kDefault, kExact, false},
-    // speed_chroma, speed_temporal
-    {"speed_chroma_u", "Speed_chroma_feature_speed_chroma_u_score", Ext::kSpeedChroma, Tier::kDefault, kLoose, false},
-    {"speed_chroma_v", "Speed_chroma_feature_speed_chroma_v_score", Ext::kSpeedChroma, Tier::kDefault, kLoose, false},
-    {"speed_chroma_uv", "Speed_chroma_feature_speed_chroma_uv_score", Ext::kSpeedChroma, Tier::kDefault, kLoose, true},
-    {"speed_temporal", "Speed_temporal_feature_speed_temporal_score", Ext::kSpeedTemporal, Tier::kDefault, kLoose, true},
+    // speed_chroma, speed_temporal: bit-identical to Netflix's C and AVX-512 paths on every pair;
+    // kTight only leaves room for libm (exp, log2) differences between machines.
+    {"speed_chroma_u", "Speed_chroma_feature_speed_chroma_u_score", Ext::kSpeedChroma, Tier::kDefault, kTight, false},
+    {"speed_chroma_v", "Speed_chroma_feature_speed_chroma_v_score", Ext::kSpeedChroma, Tier::kDefault, kTight, false},
+    {"speed_chroma_uv", "Speed_chroma_feature_speed_chroma_uv_score", Ext::kSpeedChroma, Tier::kDefault, kTight, true},
+    {"speed_temporal", "Speed_temporal_feature_speed_temporal_score", Ext::kSpeedTemporal, Tier::kDefault, kTight, true},
     // model scores
     {"vmaf", "", Ext::kModel, Tier::kDefault, {1e-6, 0}, false},
 };
