@@ -19,7 +19,7 @@ PACKAGES=(
   # natural photos for the corpus presets (offline content)
   mate-backgrounds
   # test-only oracles (never used by the product)
-  python3 python3-numpy python3-sklearn python3-onnx python3-xgboost nodejs npm
+  python3 python3-numpy python3-sklearn python3-onnx python3-xgboost nodejs npm zlib1g-dev
   # fuzzing and sanitizers
   clang libclang-rt-14-dev
 )
@@ -36,6 +36,13 @@ if [[ "${VQFUSE_SKIP_APT:-0}" != "1" ]]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
+fi
+
+# Test-only oracle: ONNX Runtime for Node (its install scripts, which would download extra
+# providers, are skipped; the CPU runtime ships in the package).
+if command -v npm >/dev/null 2>&1 && [[ ! -d tests/oracle/node_modules/onnxruntime-node ]]; then
+  (cd tests/oracle && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null) ||
+    echo "setup: warning: onnxruntime-node not installed; the ONNX Runtime conformance test will skip"
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${VQFUSE_BUILD_TYPE:-Release}" >/dev/null

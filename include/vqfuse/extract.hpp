@@ -70,12 +70,20 @@ struct Pooled {
   double min = 0, max = 0, mean = 0, harmonic_mean = 0;
 };
 
+// Time spent per frame in one extractor instance (summed over threads), or in the shared
+// intermediates ("(intermediates)").
+struct ExtractorTiming {
+  std::string name;
+  double ms_per_frame = 0;
+};
+
 struct RunSummary {
   int64_t frames = 0;              // rows written (after --subsample)
   double seconds = 0;              // wall time
   double fps = 0;                  // frames read / seconds
   std::vector<Pooled> pooled;      // per column of RunInfo::columns
   std::vector<double> aggregate;   // per column of RunInfo::aggregate_columns
+  std::vector<ExtractorTiming> timing;
 };
 
 // Receives rows in frame order. Values are in RunInfo::columns order; NaN = not computed.

@@ -7,6 +7,7 @@
 #include "api/request.hpp"
 #include "features/engine.hpp"
 #include "io/reader.hpp"
+#include "model/tiny_model.hpp"
 #include "model/vmaf_model.hpp"
 
 namespace vqfuse {
@@ -60,6 +61,25 @@ class CanonicalFilter final : public FrameSink {
   std::vector<double> row_;
 };
 
+bool ends_with(const std::string& s, std::string_view suf) {
+  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
+}
+
+// "--model" accepts libvmaf specs (version=/path=FILE.json) and tiny ONNX models
+// (path=MODEL.onnx[:name=N], or just MODEL.onnx).
+Result<std::shared_ptr<const features::RowModel>> load_model(const std::string& text) {
+  if (text.find('=') == std::string::npos && ends_with(text, ".onnx")) {
+    VQ_ASSIGN_OR_RETURN(model::TinyModel m, model::load_tiny_model(text));
+    return model::tiny_row_model(m);
+  }
+  VQ_ASSIGN_OR_RETURN(model::ModelSpec spec, model::parse_model_spec(text));
+  if (ends_with(spec.path, ".onnx")) {
+    VQ_ASSIGN_OR_RETURN(model::TinyModel m, model::load_tiny_model(spec.path));
+    return model::tiny_row_model(m, spec.name == "vmaf" ? "" : spec.name);
+  }
+  return model::load_vmaf_model(spec);
+}
+
 Result<features::EngineConfig> engine_config(const ExtractConfig& cfg, const detail::Request& req) {
   features::EngineConfig ec;
   ec.threads = cfg.threads;
@@ -71,8 +91,7 @@ Result<features::EngineConfig> engine_config(const ExtractConfig& cfg, const det
   ec.warn = cfg.warn;
   ec.progress = cfg.progress;
   for (const std::string& m : req.models) {
-    VQ_ASSIGN_OR_RETURN(model::ModelSpec spec, model::parse_model_spec(m));
-    VQ_ASSIGN_OR_RETURN(auto loaded, model::load_vmaf_model(spec));
+    VQ_ASSIGN_OR_RETURN(auto loaded, load_model(m));
     ec.models.push_back(std::move(loaded));
   }
   for (const std::string& f : req.features) {

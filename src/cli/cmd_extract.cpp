@@ -6,6 +6,8 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "core/dispatch.hpp"
+#include "core/format.hpp"
+#include "io/file.hpp"
 #include "features/extractor.hpp"
 #include "io/writers.hpp"
 #include "vqfuse/extract.hpp"
@@ -22,6 +24,7 @@ struct ExtractArgs {
   bool list = false;
   std::string cpu;  // empty: keep VQFUSE_SIMD or the best target
   std::string store;
+  std::string timing_json;
   std::string command;
   std::string clip_id;
   std::string source_id;
@@ -121,6 +124,18 @@ int run_extract(ExtractArgs& a) {
     r = extract(a.cfg, sinks);
     progress.finish();
     if (!r.ok()) return report(r.error());
+    if (!a.timing_json.empty()) {
+      std::string j = "{\"frames\": " + std::to_string(r.value().frames) + ", \"seconds\": " +
+                      format_double(r.value().seconds) + ", \"fps\": " + format_double(r.value().fps) +
+                      ", \"extractors\": {";
+      bool first = true;
+      for (const auto& t : r.value().timing) {
+        j += std::string(first ? "" : ", ") + "\"" + t.name + "\": " + format_double(t.ms_per_frame);
+        first = false;
+      }
+      j += "}}\n";
+      if (auto w = io::write_file_atomic(a.timing_json, j); !w.ok()) return report(w.error());
+    }
   }
   if (a.output.empty() || (a.output != "-" && !a.quiet)) {
     if (a.output.empty()) std::fputs(summary.text.c_str(), stdout);
@@ -165,6 +180,8 @@ void add_extract_command(CLI::App& app, std::vector<Command>& out) {
   sub->add_option("--store", args->store, "Also write the features into this SQLite store (resumable)");
   sub->add_option("--clip-id", args->clip_id, "Clip id in the store (default: distorted file name)");
   sub->add_option("--source-id", args->source_id, "Source id in the store (default: reference file name)");
+  sub->add_option("--timing-json", args->timing_json, "Write fps and per-extractor ms/frame (used by vqfuse bench)")
+      ->group("");
   sub->callback([args, sub] {
     args->command = "extract";
     for (const auto& o : sub->get_options())

@@ -16,5 +16,8 @@ struct Command {
 void add_extract_command(CLI::App& app, std::vector<Command>& out);
 void add_store_command(CLI::App& app, std::vector<Command>& out);
 void add_corpus_command(CLI::App& app, std::vector<Command>& out);
+void add_analyze_command(CLI::App& app, std::vector<Command>& out);
+void add_train_commands(CLI::App& app, std::vector<Command>& out);
+void add_bench_command(CLI::App& app, std::vector<Command>& out);
 
 }  // namespace vqfuse::cli

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   add_extract_command(app, commands);
   add_store_command(app, commands);
   add_corpus_command(app, commands);
+  add_analyze_command(app, commands);
+  add_train_commands(app, commands);
+  add_bench_command(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -17,6 +17,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -37,7 +38,13 @@ struct Instance {
   std::unique_ptr<Extractor> ext;
   Binding binding;
   bool every_frame = false;
+  std::unique_ptr<std::atomic<int64_t>> ns = std::make_unique<std::atomic<int64_t>>(0);
 };
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 struct ModelSlot {
   std::shared_ptr<const RowModel> model;
@@ -338,6 +345,11 @@ class Runner {
     summary.fps = summary.seconds > 0 ? static_cast<double>(frames_read_) / summary.seconds : 0;
     for (const auto& p : pooled_) summary.pooled.push_back(p.get());
     summary.aggregate = aggregate_;
+    const double frames = static_cast<double>(std::max<int64_t>(frames_read_, 1));
+    summary.timing.push_back({"(intermediates)", static_cast<double>(intermediates_ns_.load()) / 1e6 / frames});
+    for (const Instance& in : plan_.instances)
+      summary.timing.push_back({std::string(in.info->name) + in.options.name_suffix(),
+                                static_cast<double>(in.ns->load()) / 1e6 / frames});
     for (FrameSink* s : sinks_) VQ_TRY(s->end(plan_.info, summary));
     return summary;
   }
@@ -409,12 +421,16 @@ class Runner {
       for (Instance& in : plan_.instances)
         if (j->sampled || in.every_frame) active.push_back(&in);
       if (!active.empty()) {
+        const int64_t t0 = now_ns();
         for_each_index(static_cast<int>(plan_.needs.size()),
                        [&](int i) { plan_.needs[static_cast<size_t>(i)]->prepare(ctx); });
+        intermediates_ns_ += now_ns() - t0;
         for_each_index(static_cast<int>(active.size()), [&](int i) {
           Instance& in = *active[static_cast<size_t>(i)];
           FeatureRow row(j->values.data(), j->scratch.data(), &in.binding);
+          const int64_t t1 = now_ns();
           in.ext->extract(ctx, row);
+          *in.ns += now_ns() - t1;
         });
       }
     } catch (Error& e) {
@@ -492,6 +508,7 @@ class Runner {
   std::vector<double> aggregate_;
   int64_t frames_read_ = 0;
   int64_t rows_written_ = 0;
+  std::atomic<int64_t> intermediates_ns_{0};
 };
 
 }  // namespace
