@@ -432,6 +432,7 @@ class Runner {
           in.ext->extract(ctx, row);
           *in.ns += now_ns() - t1;
         });
+        ctx.release_intermediates();
       }
     } catch (Error& e) {
       if (e.frame < 0) e.frame = j->ctx->index();

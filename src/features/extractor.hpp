@@ -74,12 +74,19 @@ class FrameCtx {
   const T& get(const Intermediate<T>& key) {
     Slot& s = slots_[key.slot];
     std::call_once(s.once, [&] { s.value = std::make_shared<T>(key.build(*this)); });
+    if (!s.value) throw Error(Errc::kInternal, "intermediate '" + std::string(key.name) + "' used after release");
     return *static_cast<const T*>(s.value.get());
   }
 
   // Engine use.
   void set_prev(std::shared_ptr<FrameCtx> p) { prev_ = std::move(p); }
   void drop_prev() { prev_.reset(); }
+  // Frees every intermediate once all extractors have run on the frame (temporal extractors
+  // read only the previous frame's pictures, never its intermediates): bounds the memory of
+  // frames kept alive as history or waiting in the in-order stage.
+  void release_intermediates() {
+    for (Slot& s : slots_) s.value.reset();
+  }
 
  private:
   struct Slot {
