@@ -1,5 +1,6 @@
 #include "train/loso.hpp"
 
+#include <chrono>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -100,6 +101,7 @@ Mlp train_final(const analysis::Dataset& d, const TrainOptions& opt, uint64_t se
 }
 
 Result<CvResult> cross_validate(const analysis::Dataset& d, const CvConfig& cfg) {
+  const auto t0 = std::chrono::steady_clock::now();
   return guard([&]() -> CvResult {
     CvResult res;
     const int n_groups = static_cast<int>(d.group_names.size());
@@ -204,6 +206,7 @@ Result<CvResult> cross_validate(const analysis::Dataset& d, const CvConfig& cfg)
     res.clip_rmse = summarize(crmse);
     for (const auto& [mode, v] : fm_plcc) res.failure_plcc[mode] = summarize(v);
     for (const auto& [mode, v] : fm_rmse) res.failure_rmse[mode] = summarize(v);
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return res;
   });
 }

@@ -41,6 +41,7 @@ struct CvResult {
   std::map<std::string, Summary> failure_plcc, failure_rmse;
   std::string validation;  // "loso:source_id" ...
   int folds = 0;
+  double seconds = 0;  // wall time of the cross-validation (all folds and seeds)
 };
 
 struct CvConfig {

@@ -32,10 +32,12 @@ Result<std::vector<int>> parse_arch(const std::string& arch);
 
 struct TrainOptions {
   std::vector<int> hidden = {16, 8};
-  int epochs = 60;
-  int batch = 256;
-  float lr = 1e-3f;
-  int patience = 8;
+  // Measured on the research corpus (canonical-6 -> vmaf, LOSO): batch 64, lr 3e-3 and a
+  // patience of 40 epochs take LOSO PLCC from 0.9939 (60 epochs, batch 256, patience 8) to 0.9998.
+  int epochs = 500;
+  int batch = 64;
+  float lr = 3e-3f;
+  int patience = 40;
   uint64_t seed = 0;
 };
 

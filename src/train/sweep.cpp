@@ -110,6 +110,7 @@ std::string cv_json(const CvResult& r) {
   json j;
   j["validation"] = r.validation;
   j["folds"] = r.folds;
+  j["cv_seconds"] = r.seconds;
   j["plcc"] = summary_json(r.plcc);
   j["srocc"] = summary_json(r.srocc);
   j["rmse"] = summary_json(r.rmse);

@@ -197,3 +197,33 @@ TEST(TrainCli, TrainsExportsVerifiesAndScores) {
 
 }  // namespace
 }  // namespace vqfuse::train
+
+namespace vqfuse::train {
+namespace {
+
+// The shipped default model: its sidecar verifies, `vqfuse score` without --model uses it, and
+// on a golden pair it tracks its teacher (VMAF v0.6.1 from libvmaf) to within a VMAF point.
+TEST(ShippedModel, DefaultScoreTracksVmafOnAGoldenPair) {
+  const std::string golden = std::string(VQFUSE_SHARED_DIR) + "/golden/p04_ladybird_640x360_420p8";
+  if (!std::filesystem::exists(golden + ".ref.y4m")) {
+    if (test::in_ci()) FAIL() << "golden data missing under CI";
+    GTEST_SKIP() << "no ../shared/golden";
+  }
+  const std::string onnx = std::string(VQFUSE_SOURCE_DIR) + "/data/models/vqfuse_tiny_v1.onnx";
+  const json side = json::parse(test::read_file(model::sidecar_path(onnx)));
+  EXPECT_EQ(side["sha256"], sha256_hex(test::read_file(onnx)));
+  EXPECT_LE(std::filesystem::file_size(onnx), 16u * 1024) << "the issue's size goal";
+  test::TempDir t;
+  auto r = test::run_cli({"score", "-r", golden + ".ref.y4m", "-d", golden + ".dis.y4m", "-q", "-o", t.file("s.json")});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const json ours = json::parse(test::read_file(t.file("s.json")));
+  const json peer = json::parse(test::read_file(golden + ".netflix_full.json"));
+  ASSERT_EQ(ours["frames"].size(), peer["frames"].size());
+  for (size_t i = 0; i < ours["frames"].size(); ++i)
+    EXPECT_NEAR(ours["frames"][i]["metrics"]["vqfuse_tiny_v1"].get<double>(),
+                peer["frames"][i]["metrics"]["vmaf"].get<double>(), 1.0)
+        << "frame " << i;
+}
+
+}  // namespace
+}  // namespace vqfuse::train
