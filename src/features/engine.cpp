@@ -320,7 +320,12 @@ class Runner {
 
     const int threads = plan_.info.threads;
     tbb::task_arena arena(threads);
-    const size_t tokens = static_cast<size_t>(threads) + 1;
+    // Frames in flight: one per thread plus one being read. Above 1440p the full set's
+    // intermediates of one frame alone run to ~600 MiB (4K: two float luma planes per key, six
+    // linear-RGB planes, five SSIM means, the XYB pyramid), so frames go one at a time and the
+    // threads work inside the frame (extractors, row bands): the memory bound holds at 4K.
+    const int64_t pixels = static_cast<int64_t>(ref_.info().width) * ref_.info().height;
+    const size_t tokens = pixels > 2560 * 1440 ? 1 : static_cast<size_t>(threads) + 1;
     Result<void> r = guard([&] {
       arena.execute([&] {
         tbb::parallel_pipeline(
