@@ -9,6 +9,7 @@
 
 #ifdef VQFUSE_HAVE_FFMPEG
 extern "C" {
+#include <cstdlib>
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/imgutils.h>
@@ -70,7 +71,10 @@ class FfmpegReader final : public VideoReader {
 
   Result<void> open(const std::string& path) {
     path_ = path;
-    av_log_set_level(AV_LOG_ERROR);
+    // FFmpeg's own log lines would break the one-line error contract: every failure comes back
+    // as an Error carrying av_strerror's text. VQFUSE_FFMPEG_LOG=1 shows them for debugging.
+    const char* log = std::getenv("VQFUSE_FFMPEG_LOG");
+    av_log_set_level(log && *log == '1' ? AV_LOG_WARNING : AV_LOG_QUIET);
     int err = avformat_open_input(&fmt_, path.c_str(), nullptr, nullptr);
     if (err < 0)
       return Error(Errc::kUnsupported, "not a Y4M file, and FFmpeg cannot open it: " + av_error(err),

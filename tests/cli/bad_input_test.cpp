@@ -7,6 +7,9 @@
 #include <fstream>
 #include <functional>
 
+#include <nlohmann/json.hpp>
+
+#include "core/sha256.hpp"
 #include "test_util.hpp"
 
 namespace vqfuse::test {
@@ -151,6 +154,121 @@ const std::vector<Case>& cases() {
          return args(d, good(d, "a.y4m", 3), good(d, "b.y4m", 3), {"--feature", "psnr", "--frame-skip-ref", "5"});
        },
        2, {"a.y4m", "cannot skip 5 frames"}},
+      // Y4M headers: wrong magic, absurd and negative sizes (refused before any allocation),
+      // truncation at further offsets.
+      {"wrong_magic",
+       [](const TempDir& d) {
+         write_file(d.file("a.y4m"), "YUV4MPEG3 W16 H8 C420\nFRAME\n" + std::string(192, 'x'));
+         return args(d, d.file("a.y4m"), good(d, "b.y4m"));
+       },
+       3, {"a.y4m"}},
+      {"huge_dimension",
+       [](const TempDir& d) {
+         write_file(d.file("a.y4m"), "YUV4MPEG2 W2147483648 H2147483648 C420\nFRAME\n");
+         return args(d, d.file("a.y4m"), good(d, "b.y4m"));
+       },
+       3, {"a.y4m", "width"}},
+      {"frame_too_large_to_allocate",
+       [](const TempDir& d) {
+         write_file(d.file("a.y4m"), "YUV4MPEG2 W65536 H65536 C444p16\nFRAME\n");
+         return args(d, d.file("a.y4m"), good(d, "b.y4m"));
+       },
+       3, {"a.y4m"}},
+      {"negative_dimension",
+       [](const TempDir& d) {
+         write_file(d.file("a.y4m"), "YUV4MPEG2 W-16 H8 C420\nFRAME\n");
+         return args(d, d.file("a.y4m"), good(d, "b.y4m"));
+       },
+       3, {"a.y4m", "bad width"}},
+      {"truncated_first_frame_header",
+       [](const TempDir& d) {
+         const std::string data = read_file(good(d, "a.y4m", 3));
+         write_file(d.file("a.y4m"), data.substr(0, data.find("FRAME") + 3));
+         return args(d, d.file("a.y4m"), good(d, "b.y4m", 3));
+       },
+       3, {"a.y4m", "less than one 16x8 420 8-bit frame"}},
+      {"truncated_mid_first_frame",
+       [](const TempDir& d) {
+         const std::string data = read_file(good(d, "a.y4m", 3));
+         write_file(d.file("a.y4m"), data.substr(0, data.find("FRAME") + 6 + 40));
+         return args(d, d.file("a.y4m"), good(d, "b.y4m", 3));
+       },
+       3, {"a.y4m", "less than one 16x8 420 8-bit frame", "truncated"}},
+      {"corrupt_container",
+       [](const TempDir& d) {
+         std::string junk = "\x00\x00\x00\x18ftypisom";
+         for (int i = 0; i < 4000; ++i) junk += static_cast<char>((i * 7919) & 0xff);
+         write_file(d.file("a.mp4"), junk);
+         return args(d, d.file("a.mp4"), good(d, "b.y4m"));
+       },
+       3, {"a.mp4"}},
+      // Models: wrong vector length, NaN.
+      {"model_wrong_vector_length",
+       [](const TempDir& d) {
+         nlohmann::json m = nlohmann::json::parse(read_file(std::string(VQFUSE_SOURCE_DIR) + "/data/models/vmaf_v0.6.1.json"));
+         m["model_dict"]["slopes"].erase(m["model_dict"]["slopes"].size() - 1);
+         write_file(d.file("m.json"), m.dump());
+         return args(d, good(d, "a.y4m"), good(d, "b.y4m"), {"--model", "path=" + d.file("m.json")});
+       },
+       4, {"m.json", "slopes"}},
+      {"model_nan",
+       [](const TempDir& d) {
+         std::string text = read_file(std::string(VQFUSE_SOURCE_DIR) + "/data/models/vmaf_v0.6.1.json");
+         const size_t at = text.find("\"slopes\"");
+         const size_t num = text.find_first_of("-0123456789", text.find('[', at));
+         text.replace(num, text.find_first_of(",]", num) - num, "NaN");
+         write_file(d.file("m.json"), text);
+         return args(d, good(d, "a.y4m"), good(d, "b.y4m"), {"--model", "path=" + d.file("m.json")});
+       },
+       4, {"m.json"}},
+      // Tiny ONNX models and their sidecars (score).
+      {"sidecar_wrong_sha256",
+       [](const TempDir& d) {
+         const std::string src = std::string(VQFUSE_SOURCE_DIR) + "/data/models/vqfuse_tiny_v1";
+         write_file(d.file("m.onnx"), read_file(src + ".onnx"));
+         nlohmann::json side = nlohmann::json::parse(read_file(src + ".json"));
+         side["sha256"] = std::string(64, '0');
+         side["onnx"] = "m.onnx";
+         write_file(d.file("m.json"), side.dump());
+         return std::vector<std::string>{"score", "-r", good(d, "a.y4m"), "-d", good(d, "b.y4m"), "--model",
+                                         d.file("m.onnx"), "-o", d.file("out.json")};
+       },
+       4, {"m.json", "sha256"}},
+      {"onnx_unsupported_operator",
+       [](const TempDir& d) {
+         const std::string src = std::string(VQFUSE_SOURCE_DIR) + "/data/models/vqfuse_tiny_v1";
+         std::string bytes = read_file(src + ".onnx");
+         for (size_t at = bytes.find("Relu"); at != std::string::npos; at = bytes.find("Relu", at)) bytes.replace(at, 4, "Selu");
+         write_file(d.file("m.onnx"), bytes);
+         nlohmann::json side = nlohmann::json::parse(read_file(src + ".json"));
+         side["sha256"] = sha256_hex(bytes);
+         side["onnx"] = "m.onnx";
+         write_file(d.file("m.json"), side.dump());
+         return std::vector<std::string>{"score", "-r", good(d, "a.y4m"), "-d", good(d, "b.y4m"), "--model",
+                                         d.file("m.onnx"), "-o", d.file("out.json")};
+       },
+       4, {"m.onnx", "Selu"}},
+      {"onnx_wrong_input_shape",
+       [](const TempDir& d) {
+         const std::string src = std::string(VQFUSE_SOURCE_DIR) + "/data/models/vqfuse_tiny_v1";
+         write_file(d.file("m.onnx"), read_file(src + ".onnx"));
+         nlohmann::json side = nlohmann::json::parse(read_file(src + ".json"));
+         side["features"].push_back("psnr_y");  // 7 names for a 6-input network
+         side["input_shape"][1] = 7;
+         side["onnx"] = "m.onnx";
+         write_file(d.file("m.json"), side.dump());
+         return std::vector<std::string>{"score", "-r", good(d, "a.y4m"), "-d", good(d, "b.y4m"), "--model",
+                                         d.file("m.onnx"), "-o", d.file("out.json")};
+       },
+       4, {"m.json"}},
+      {"csv_missing_column",
+       [](const TempDir& d) {
+         write_file(d.file("f.csv"), "clip_id,frame,integer_adm2,integer_motion2\nc,0,0.9,1.5\n");
+         return std::vector<std::string>{"score", "--csv", d.file("f.csv"), "--model",
+                                         std::string(VQFUSE_SOURCE_DIR) + "/data/models/vqfuse_tiny_v1.onnx", "-o",
+                                         d.file("out.json")};
+       },
+       2, {"f.csv", "integer_vif_scale0"}},
   };
   return k;
 }
