@@ -12,6 +12,7 @@ TARGETS=(y4m yuv model_json onnx sidecar csv manifest feature_spec)
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 
 # 1. Whole suite under ASan + UBSan (gcc: clang takes minutes per Highway kernel file here).
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -97,7 +97,7 @@ TEST_F(FfmpegReader, RgbIsRefusedWithAClearMessage) {
 
 TEST_F(FfmpegReader, CorruptContainerIsAnError) {
   TempDir tmp;
-  write_file(tmp.file("junk.mkv"), std::string("\x1a\x45\xdf\xa3 this is not a real matroska file", 40));
+  write_file(tmp.file("junk.mkv"), std::string("\x1a\x45\xdf\xa3 this is not a real matroska file"));
   auto r = io::open_video(tmp.file("junk.mkv"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().file, tmp.file("junk.mkv"));

@@ -133,7 +133,7 @@ void decouple(const int32_t* const o[3], const int32_t* const t[3], int n, doubl
         if (ov_b > 0) rst = static_cast<int32_t>(cand < tv_b ? cand : static_cast<double>(tv_b));
         else rst = static_cast<int32_t>(cand > tv_b ? cand : static_cast<double>(tv_b));
       }
-      int32_t add = add32(tv_b, -rst);
+      int32_t add = wrap32(int64_t{tv_b} - rst);  // libvmaf's int32 wrap; -INT_MIN would be UB
       if (wrap16_bands) {
         rst = wrap16(rst);
         add = wrap16(add);
@@ -201,7 +201,9 @@ void csf_s123(const int32_t* const src[3], int n, const uint32_t rfactor[3], int
 
 void cm(const int32_t* const src[3], const int32_t* fa, const int32_t* fc, const int32_t* fb,
         const int32_t* c, int n, const CmParams& p, int64_t sum[3]) {
-  int64_t acc[3] = {0, 0, 0};
+  // Sums wrap modulo 2^64 (libvmaf's int64 on x86); only extreme synthetic input gets there,
+  // but signed overflow would be undefined behaviour.
+  uint64_t acc[3] = {0, 0, 0};
   for (int j = 0; j < n; ++j) {
     int32_t thr = c[j];
     for (int d = -1; d <= 1; ++d) {
@@ -215,10 +217,10 @@ void cm(const int32_t* const src[3], const int32_t* fa, const int32_t* fc, const
       x = add32(abs32(x), -static_cast<int32_t>(static_cast<uint32_t>(thr) << p.sub[b]));
       if (x < 0) x = 0;
       const int32_t sq = wrap32(round_shift(int64_t{x} * x, p.shift_sq[b]));
-      acc[b] += round_shift(int64_t{sq} * x, p.shift_cub[b]);
+      acc[b] += static_cast<uint64_t>(round_shift(int64_t{sq} * x, p.shift_cub[b]));
     }
   }
-  for (int b = 0; b < 3; ++b) sum[b] = acc[b];
+  for (int b = 0; b < 3; ++b) sum[b] = static_cast<int64_t>(acc[b]);
 }
 
 }  // namespace vqfuse::kernels::admi::ref

@@ -16,6 +16,18 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 using D32 = hn::ScalableTag<int32_t>;
 using D64 = hn::ScalableTag<int64_t>;
+
+// Sum of the 64-bit lanes modulo 2^64. Not SumOfLanes: gcc's _mm512_reduce_add_epi64 adds as
+// signed long long, undefined behaviour when extreme inputs wrap (libvmaf wraps silently).
+template <class D>
+HWY_INLINE uint64_t WrapSum64(D d, hn::Vec<D> v) {
+  const hn::Repartition<uint64_t, D> du;
+  HWY_ALIGN uint64_t lanes[hn::MaxLanes(du)];
+  hn::Store(hn::BitCast(du, v), du, lanes);
+  uint64_t t = 0;
+  for (size_t i = 0; i < hn::Lanes(du); ++i) t += lanes[i];
+  return t;
+}
 using D32H = hn::Rebind<int32_t, D64>;  // int32 with the int64 lane count
 using V32 = hn::Vec<D32>;
 using V64 = hn::Vec<D64>;
@@ -419,7 +431,7 @@ void DenS0(const int32_t* const b[3], int n, uint64_t sum[3]) {
     ref::den_s0(bb, n - j, tail);
   }
   for (int k = 0; k < 3; ++k)
-    sum[k] = static_cast<uint64_t>(hn::GetLane(hn::SumOfLanes(d, acc[k]))) + tail[k];
+    sum[k] = WrapSum64(d, acc[k]) + tail[k];
 }
 
 void DenS123(const int32_t* const b[3], int n, int shift_sq, int shift_cub, uint64_t sum[3]) {
@@ -444,7 +456,7 @@ void DenS123(const int32_t* const b[3], int n, int shift_sq, int shift_cub, uint
     const int32_t* bb[3] = {b[0] + j, b[1] + j, b[2] + j};
     ref::den_s123(bb, n - j, shift_sq, shift_cub, tail);
   }
-  for (int k = 0; k < 3; ++k) sum[k] = hn::GetLane(hn::SumOfLanes(du, acc[k])) + tail[k];
+  for (int k = 0; k < 3; ++k) sum[k] = WrapSum64(du, acc[k]) + tail[k];
 }
 
 void CsfS0(const int32_t* const src[3], int n, const uint16_t rfactor[3], int32_t* f,
@@ -502,6 +514,7 @@ void Cm(const int32_t* const src[3], const int32_t* fa, const int32_t* fc, const
   const D32H d32;
   const int N = static_cast<int>(hn::Lanes(d));
   V64 acc[3] = {hn::Zero(d), hn::Zero(d), hn::Zero(d)};
+  const hn::Repartition<uint64_t, D64> du_acc;
   V64 rf64[3], add_sq[3], add_cub[3];
   V32H rf32[3];
   for (int b = 0; b < 3; ++b) {
@@ -524,7 +537,9 @@ void Cm(const int32_t* const src[3], const int32_t* fa, const int32_t* fc, const
       const V64 x64 = hn::PromoteTo(d, x);
       // The squared term is truncated to int32 as libvmaf does: Mul32 reads its low half.
       const V64 sq = hn::ShiftRightSame(hn::Add(Mul32(x64, x64), add_sq[b]), p.shift_sq[b]);
-      acc[b] = hn::Add(acc[b], hn::ShiftRightSame(hn::Add(Mul32(sq, x64), add_cub[b]), p.shift_cub[b]));
+      acc[b] = hn::BitCast(d, hn::Add(hn::BitCast(du_acc, acc[b]),
+                                      hn::BitCast(du_acc, hn::ShiftRightSame(hn::Add(Mul32(sq, x64), add_cub[b]),
+                                                                             p.shift_cub[b]))));
     }
   }
   int64_t tail[3] = {0, 0, 0};
@@ -532,7 +547,9 @@ void Cm(const int32_t* const src[3], const int32_t* fa, const int32_t* fc, const
     const int32_t* s[3] = {src[0] + j, src[1] + j, src[2] + j};
     ref::cm(s, fa + j, fc + j, fb + j, c + j, n - j, p, tail);
   }
-  for (int b = 0; b < 3; ++b) sum[b] = hn::GetLane(hn::SumOfLanes(d, acc[b])) + tail[b];
+  // Lane sums wrap modulo 2^64 like the scalar reference (unsigned: no signed-overflow UB).
+  for (int b = 0; b < 3; ++b)
+    sum[b] = static_cast<int64_t>(WrapSum64(d, acc[b]) + static_cast<uint64_t>(tail[b]));
 }
 
 }  // namespace vqfuse::kernels::admi::HWY_NAMESPACE

@@ -127,7 +127,8 @@ void ms_ssim_decimate_row(const float* const even[kLpfTaps], const float* const 
     double sum = 0.0;
     for (int v = 0; v < kLpfTaps; ++v)
       for (int t = 0; t < kLpfTaps; ++t)
-        sum += ((t & 1) ? odd[v] : even[v])[x + t / 2] * kMsSsimLpf[v][t];
+        // (No `(cond ? p : q)[i]`: gcc 12 -O1 -fsanitize=address miscompiles that pattern.)
+        sum += (t & 1 ? odd[v][x + t / 2] : even[v][x + t / 2]) * kMsSsimLpf[v][t];
     out[x] = static_cast<float>(sum);
   }
 }

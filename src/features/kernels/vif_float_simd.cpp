@@ -423,7 +423,10 @@ void VifFloatDecimate(const VifFloatDecimateArgs& a) {
       for (; j < w; ++j) {
         float s = 0;
         for (int k = 0; k < taps; ++k) s += a.filter[k] * rows[k][j];
-        ((j & 1) ? od[p] : ev[p])[j >> 1] = s;
+        if (j & 1)  // (not a pointer select: see vif_int_simd.cpp VerticalSplit)
+          od[p][j >> 1] = s;
+        else
+          ev[p][j >> 1] = s;
       }
       // Mirrored borders: even columns stay even, odd stay odd under reflect-101. Entries no
       // output reads are clamped (they only have to be finite and in bounds).
