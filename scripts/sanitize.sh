@@ -19,7 +19,8 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DVQFUSE_SANITIZE=address,undefined >/dev/null
 cmake --build build-asan -j"$(nproc)"
-ctest --test-dir build-asan -j"$(nproc)" --output-on-failure --timeout 1200
+# (In sanitizer builds each gtest binary is one ctest entry: see tests/CMakeLists.txt.)
+ctest --test-dir build-asan -j"$(nproc)" --output-on-failure --timeout 1500
 
 # 2. libFuzzer targets (clang), only what they link.
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

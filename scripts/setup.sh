@@ -4,6 +4,7 @@
 #   scripts/setup.sh            install + Release build
 #   VQFUSE_BUILD_TYPE=Debug scripts/setup.sh
 #   VQFUSE_SKIP_APT=1 scripts/setup.sh   (build only)
+#   VQFUSE_BUILD_TARGET=vqfuse scripts/setup.sh   (only the binary, not the tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,5 +47,9 @@ if command -v npm >/dev/null 2>&1 && [[ ! -d tests/oracle/node_modules/onnxrunti
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${VQFUSE_BUILD_TYPE:-Release}" >/dev/null
-cmake --build build -j"$(nproc)"
+if [[ -n "${VQFUSE_BUILD_TARGET:-}" ]]; then
+  cmake --build build -j"$(nproc)" --target "$VQFUSE_BUILD_TARGET"
+else
+  cmake --build build -j"$(nproc)"
+fi
 echo "setup: built build/vqfuse"

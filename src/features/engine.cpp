@@ -24,6 +24,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "core/dispatch.hpp"
 #include "core/parallel.hpp"
@@ -340,8 +341,11 @@ class Runner {
       finish();
     });
     if (!r.ok()) {
-      for (Job* j : window_.jobs) delete j;
+      // Jobs still in the pipeline when it was cancelled (being computed or queued for the
+      // in-order stage) are owned by live_, as are those in the window.
       window_.jobs.clear();
+      for (Job* j : live_) delete j;
+      live_.clear();
       return std::move(r).error();
     }
     RunSummary summary;
@@ -396,6 +400,10 @@ class Runner {
     job->scratch.assign(static_cast<size_t>(plan_.scratch_words), 0);
     job->sampled = frames_read_ % cfg_.subsample == 0;
     ++frames_read_;
+    {
+      std::lock_guard lock(live_mu_);
+      live_.insert(job.get());
+    }
     return job.release();
   }
 
@@ -489,6 +497,10 @@ class Runner {
   void emit_front() {
     std::unique_ptr<Job> j(window_.jobs.front());
     window_.jobs.pop_front();
+    {
+      std::lock_guard lock(live_mu_);
+      live_.erase(j.get());
+    }
     if (!j->sampled) return;
     std::vector<double> x;
     for (const ModelSlot& m : plan_.models) {
@@ -515,6 +527,8 @@ class Runner {
   int64_t frames_read_ = 0;
   int64_t rows_written_ = 0;
   std::atomic<int64_t> intermediates_ns_{0};
+  std::mutex live_mu_;
+  std::set<Job*> live_;  // every job read and not yet emitted (freed on cancellation)
 };
 
 }  // namespace
