@@ -20,10 +20,15 @@ PACKAGES=(
   # natural photos for the corpus presets (offline content)
   mate-backgrounds
   # test-only oracles (never used by the product)
-  python3 python3-numpy python3-sklearn python3-onnx python3-xgboost nodejs npm zlib1g-dev
+  python3 python3-numpy python3-sklearn python3-onnx python3-xgboost zlib1g-dev
   # fuzzing and sanitizers
   clang libclang-rt-14-dev
 )
+
+# Node.js + npm (test oracle: ONNX Runtime) from Debian unless some other install provides them
+# (e.g. a NodeSource nodejs, which bundles npm and conflicts with Debian's npm package).
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 if [[ "${VQFUSE_SKIP_APT:-0}" != "1" ]]; then
   missing=()
