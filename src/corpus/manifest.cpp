@@ -116,6 +116,8 @@ Result<Manifest> parse_manifest(const std::string& text, const std::string& orig
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     return manifest_error(origin, "byte " + std::to_string(e.byte), "not valid JSON");
+  } catch (const json::exception& e) {  // e.g. a number out of range (1e999)
+    return manifest_error(origin, "", "not valid JSON: " + std::string(e.what()));
   }
   if (!j.is_object()) return manifest_error(origin, "", "expected a JSON object");
   Manifest m;

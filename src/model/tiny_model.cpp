@@ -64,6 +64,8 @@ Result<Sidecar> parse_sidecar(const std::string& text, const std::string& origin
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     return sidecar_error(origin, "byte " + std::to_string(e.byte), "not valid JSON");
+  } catch (const json::exception& e) {  // e.g. a number out of range (1e999)
+    return sidecar_error(origin, "", "not valid JSON: " + std::string(e.what()));
   }
   if (!j.is_object()) return sidecar_error(origin, "", "expected a JSON object");
   Sidecar s;

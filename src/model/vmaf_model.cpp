@@ -251,6 +251,8 @@ Result<VmafModelData> parse_vmaf_model(std::string_view text, const std::string&
     j = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     return model_error(origin, "JSON at byte " + std::to_string(e.byte), "not valid JSON");
+  } catch (const json::exception& e) {  // e.g. a number out of range (1e999)
+    return model_error(origin, "JSON", "not valid JSON: " + std::string(e.what()));
   }
   if (!j.is_object() || !j.contains("model_dict") || !j["model_dict"].is_object())
     return model_error(origin, "model_dict", "missing (not a libvmaf JSON model)");
