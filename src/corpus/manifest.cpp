@@ -110,7 +110,8 @@ Result<PlanEntry> parse_entry(const json& j, const std::string& origin, size_t i
 
 }  // namespace
 
-Result<Manifest> parse_manifest(const std::string& text, const std::string& origin) {
+namespace {
+Result<Manifest> parse_manifest_json(const std::string& text, const std::string& origin) {
   json j;
   try {
     j = json::parse(text);
@@ -142,6 +143,17 @@ Result<Manifest> parse_manifest(const std::string& text, const std::string& orig
     m.plan.push_back(std::move(e));
   }
   return m;
+}
+}  // namespace
+
+Result<Manifest> parse_manifest(const std::string& text, const std::string& origin) {
+  // Fields of the wrong JSON type (a number where a name belongs ...) throw type_error from the
+  // typed accessors: one clear error instead of a crash (found by the manifest fuzzer).
+  try {
+    return parse_manifest_json(text, origin);
+  } catch (const json::exception& e) {
+    return manifest_error(origin, "", std::string("a field has the wrong JSON type: ") + e.what());
+  }
 }
 
 Result<Manifest> load_manifest(const std::string& path) {

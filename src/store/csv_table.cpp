@@ -216,8 +216,10 @@ Result<FrameTable> read_csv_table(const std::string& path, const ImportOptions& 
       t.clip_id.push_back(cell_text(p, id, r));
       t.source_id.push_back(src >= 0 ? cell_text(p, src, r) : t.clip_id.back());
       t.failure_mode.push_back(cell_text(p, fm, r));
-      double frame = fr >= 0 ? p.num[static_cast<size_t>(fr)][r] : 0;
-      if (fr >= 0 && (!p.numeric[static_cast<size_t>(fr)] || std::isnan(frame)))
+      // (numeric checked first: a text column has no numbers to index)
+      const bool frame_numeric = fr < 0 || p.numeric[static_cast<size_t>(fr)];
+      const double frame = fr >= 0 && frame_numeric ? p.num[static_cast<size_t>(fr)][r] : 0;
+      if (fr >= 0 && (!frame_numeric || std::isnan(frame)))
         throw Error(Errc::kParse, "column '" + o.frame_column + "' must be a frame number", path, -1,
                     "line " + std::to_string(r + 2));
       t.frame.push_back(static_cast<int64_t>(frame));
