@@ -76,18 +76,7 @@ class SpeedChroma final : public Extractor {
   }
 
   Result<void> init(const VideoInfo& v) override {
-    if (!sp::valid_kernelscale(params_.kernelscale))
-      return Error(Errc::kInvalidArgument,
-                   "speed_chroma: speed_kernelscale " + format_g(params_.kernelscale) +
-                       " is not one of libvmaf's kernel scales (1, 0.5, 1.5, 2, 2/3, 2.4, 360/97, "
-                       "4/3, 3.5/3, 3.75/3, 4.25/3, 5/3, 3, 1/2.25, 1.4746, 1.54, 1.6, 1.06667, "
-                       "0.711111, 0.74074, 1.111111)");
-    const auto method = sp::parse_scale_method(method_name_);
-    if (!method)
-      return Error(Errc::kInvalidArgument,
-                   "speed_chroma: speed_prescale_method '" + method_name_ +
-                       "' is not one of nearest, bilinear, bicubic, lanczos4");
-    params_.method = *method;
+    VQ_TRY(sp::resolve_options(method_name_, params_));
     if (v.chroma == Chroma::k400)
       return Error(Errc::kUnsupported, "speed_chroma needs chroma planes; the input is 4:0:0");
     const int cw = v.plane_width(1), ch = v.plane_height(1);

@@ -10,6 +10,7 @@
 #include <numbers>
 
 #include "features/kernels/speed_linalg.hpp"
+#include "features/options.hpp"
 
 namespace vqfuse::kernels::speed {
 namespace {
@@ -89,6 +90,21 @@ bool valid_kernelscale(double kernelscale) {
   for (float v : kValidKernelscales)
     if (std::fabs(ks - v) < 1e-3) return true;
   return false;
+}
+
+Result<void> resolve_options(const std::string& method_name, Params& p) {
+  if (!valid_kernelscale(p.kernelscale))
+    return Error(Errc::kInvalidArgument,
+                 "speed_kernelscale " + features::format_g(p.kernelscale) +
+                     " is not one of libvmaf's kernel scales (1, 0.5, 1.5, 2, 2/3, 2.4, 360/97, "
+                     "4/3, 3.5/3, 3.75/3, 4.25/3, 5/3, 3, 1/2.25, 1.4746, 1.54, 1.6, 1.06667, "
+                     "0.711111, 0.74074, 1.111111)");
+  const auto method = parse_scale_method(method_name);
+  if (!method)
+    return Error(Errc::kInvalidArgument, "speed_prescale_method '" + method_name +
+                                             "' is not one of nearest, bilinear, bicubic, lanczos4");
+  p.method = *method;
+  return {};
 }
 
 Geometry make_geometry(int width, int height, double prescale) {

@@ -18,6 +18,7 @@
 
 #include "core/image.hpp"
 #include "features/kernels/speed.hpp"
+#include "vqfuse/error.hpp"
 #include "vqfuse/frame.hpp"
 
 namespace vqfuse::kernels::speed {
@@ -26,6 +27,10 @@ enum class ScaleMethod { kNearest, kBilinear, kBicubic, kLanczos4 };
 std::optional<ScaleMethod> parse_scale_method(std::string_view name);  // libvmaf's four names
 // libvmaf accepts 21 kernel scales (vif_tools.h valid_kernelscales, within 1e-3).
 bool valid_kernelscale(double kernelscale);
+struct Params;
+// Checks p.kernelscale and the prescale method name as libvmaf does and stores the method in p;
+// the error lists the accepted values (the engine prefixes the extractor's name).
+Result<void> resolve_options(const std::string& method_name, Params& p);
 
 struct Params {
   double kernelscale = 1.0;
